@@ -1,0 +1,8 @@
+"""Leaky rectifiers for Keras 3, one semantics on every backend."""
+
+from keras_leaky import ops
+from keras_leaky.layers import LeakyReLU
+from keras_leaky.layers import PReLU
+from keras_leaky.version import __version__
+
+__all__ = ["LeakyReLU", "PReLU", "ops", "__version__"]

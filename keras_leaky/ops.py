@@ -1,0 +1,110 @@
+"""Functional forms of the leaky rectifiers: the math, written once.
+
+Every function here is piecewise, `x` where `x > 0` and `slope * x`
+elsewhere, never `max(x, slope * x)` (which is a different function once the
+slope leaves [0, 1]). At `x == 0` the derivative is the slope, so a slope of
+0 is exactly ReLU, gradient included; NaN stays NaN.
+"""
+
+import math
+import numbers
+
+import keras
+import ml_dtypes  # noqa: F401  (registers bfloat16 with numpy)
+import numpy as np
+from keras import ops
+
+
+def leaky_relu(x, negative_slope: float = 0.3):
+    """Leaky rectifier with a fixed slope.
+
+    Formula:
+    ``` python
+    f(x) = x                   where x > 0
+    f(x) = negative_slope * x  elsewhere
+    ```
+
+    Example:
+
+    ``` python
+    y = keras_leaky.ops.leaky_relu([-2.0, 0.0, 3.0], negative_slope=0.5)
+    # y = [-1.0, 0.0, 3.0]
+    ```
+
+    Args:
+        x: Input tensor; integer inputs are cast to `keras.config.floatx()`.
+        negative_slope: Python number >= 0, the slope for `x <= 0`. It is
+            rounded once to the dtype of `x`, so every backend multiplies
+            by the same bits. Defaults to `0.3`.
+
+    Returns:
+        A tensor with the shape and floating dtype of `x`.
+    """
+    negative_slope = _validate_negative_slope(negative_slope)
+    x = _floating(x)
+    return _piecewise(x, _host_constant(negative_slope, x.dtype))
+
+
+def prelu(x, alpha):
+    """Parametric leaky rectifier: the slope is a tensor, broadcast against `x`.
+
+    Formula:
+    ``` python
+    f(x) = x          where x > 0
+    f(x) = alpha * x  elsewhere
+    ```
+
+    `alpha` may take any real value, including values below 0 and above 1.
+
+    Args:
+        x: Input tensor; integer inputs are cast to `keras.config.floatx()`.
+        alpha: Slope tensor (or number, or array), broadcast against `x` as
+            numpy broadcasts. It is cast to the dtype of `x`.
+
+    Returns:
+        A tensor with the broadcast shape of `x` and `alpha` and the floating
+        dtype of `x`.
+    """
+    x = _floating(x)
+    if isinstance(alpha, (numbers.Real, list, tuple, np.ndarray)):
+        alpha = _host_constant(alpha, x.dtype)
+    else:
+        alpha = ops.cast(alpha, x.dtype)
+    return _piecewise(x, alpha)
+
+
+def _validate_negative_slope(negative_slope) -> float:
+    """Returns `negative_slope` as a float, or raises naming the argument."""
+    if isinstance(negative_slope, bool) or not isinstance(
+        negative_slope, numbers.Real
+    ):
+        raise TypeError(
+            "`negative_slope` must be a real number >= 0, such as 0.3. "
+            f"Received: negative_slope={negative_slope!r}"
+        )
+    if not (math.isfinite(negative_slope) and negative_slope >= 0):
+        raise ValueError(
+            "`negative_slope` must be a finite number >= 0 (for a learned "
+            "or negative slope, use PReLU). "
+            f"Received: negative_slope={negative_slope!r}"
+        )
+    return float(negative_slope)
+
+
+def _piecewise(x, slope):
+    return ops.where(x > 0, x, x * slope)
+
+
+def _floating(x):
+    x = ops.convert_to_tensor(x)
+    if not keras.backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, keras.config.floatx())
+    return x
+
+
+def _host_constant(value, dtype):
+    # Rounded once from float64 by numpy: TensorFlow and torch would round
+    # a Python float through float32 first, which changes float64 slopes
+    # and, rarely, float16 ones.
+    dtype = keras.backend.standardize_dtype(dtype)
+    return ops.convert_to_tensor(np.asarray(value, "float64").astype(dtype))
