@@ -92,11 +92,17 @@ def _validate_negative_slope(negative_slope) -> float:
 
 
 def _piecewise(x, slope):
+    if keras.config.backend() == "numpy" and ops.is_tensor(x):
+        # Backend difference, for correctness: the numpy backend's ops.where
+        # computes in float32 even for float64 inputs (Keras aligns 64-bit
+        # types with JAX's defaults there); numpy's own where keeps the dtype.
+        return np.where(x > 0, x, x * slope)
     return ops.where(x > 0, x, x * slope)
 
 
 def _floating(x):
-    x = ops.convert_to_tensor(x)
+    if not ops.is_tensor(x):
+        x = ops.convert_to_tensor(x)
     if not keras.backend.is_float_dtype(x.dtype):
         x = ops.cast(x, keras.config.floatx())
     return x
@@ -107,4 +113,5 @@ def _host_constant(value, dtype):
     # a Python float through float32 first, which changes float64 slopes
     # and, rarely, float16 ones.
     dtype = keras.backend.standardize_dtype(dtype)
-    return ops.convert_to_tensor(np.asarray(value, "float64").astype(dtype))
+    value = np.asarray(value, "float64").astype(dtype)
+    return ops.convert_to_tensor(value, dtype=dtype)
