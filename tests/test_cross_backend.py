@@ -75,6 +75,7 @@ def test_alpha_gradients_agree_with_tensorflow(results, backend):
                 value[finite],
                 expected[finite],
                 rtol=5e-2 if low else 1e-5,
-                atol=(5e-2 if low else 1e-5) * np.abs(expected[finite]).max(initial=1.0),
+                atol=(5e-2 if low else 1e-5)
+                * np.abs(expected[finite]).max(initial=1.0),
                 err_msg=key,
             )
