@@ -3,6 +3,7 @@
 from keras_leaky import ops
 from keras_leaky.layers import LeakyReLU
 from keras_leaky.layers import PReLU
+from keras_leaky.layers import RReLU
 from keras_leaky.version import __version__
 
-__all__ = ["LeakyReLU", "PReLU", "ops", "__version__"]
+__all__ = ["LeakyReLU", "PReLU", "RReLU", "ops", "__version__"]

@@ -73,6 +73,76 @@ def prelu(x, alpha):
     return _piecewise(x, alpha)
 
 
+def rrelu(
+    x,
+    lower: float = 1 / 8,
+    upper: float = 1 / 3,
+    training: bool = False,
+    seed=None,
+):
+    """Randomized leaky rectifier (Xu et al. 2015).
+
+    Formula:
+    ``` python
+    f(x) = x          where x > 0
+    f(x) = slope * x  elsewhere
+    # training: slope ~ U(lower, upper), drawn for each element at each call
+    # inference: slope = (lower + upper) / 2
+    ```
+
+    Example:
+
+    ``` python
+    seed = keras.random.SeedGenerator(42)
+    y = keras_leaky.ops.rrelu(x, training=True, seed=seed)
+    ```
+
+    Args:
+        x: Input tensor; integer inputs are cast to `keras.config.floatx()`.
+        lower: Finite number >= 0, the smallest slope. Defaults to `1 / 8`.
+        upper: Finite number >= `lower`, the largest slope.
+            Defaults to `1 / 3`.
+        training: Whether to draw random slopes (`True`) or use the mean
+            slope (`False`). Defaults to `False`.
+        seed: An int (the same draws at every call), a
+            `keras.random.SeedGenerator` (new draws at every call; needed
+            under jit compilation), or `None` (Keras's global generator).
+            Defaults to `None`.
+
+    Returns:
+        A tensor with the shape and floating dtype of `x`.
+    """
+    lower, upper = _validate_bounds(lower, upper)
+    x = _floating(x)
+    if not training:
+        return _piecewise(x, _host_constant((lower + upper) / 2, x.dtype))
+    slope = keras.random.uniform(
+        ops.shape(x), minval=lower, maxval=upper, dtype=x.dtype, seed=seed
+    )
+    return _piecewise(x, slope)
+
+
+def _validate_bounds(lower, upper) -> tuple[float, float]:
+    """Returns the bounds of RReLU as floats, or raises naming the argument."""
+    for name, value in (("lower", lower), ("upper", upper)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"`{name}` must be a real number >= 0. "
+                f"Received: {name}={value!r}"
+            )
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(
+                f"`{name}` must be a finite number >= 0. "
+                f"Received: {name}={value!r}"
+            )
+    if lower > upper:
+        raise ValueError(
+            "`lower` must not exceed `upper`. "
+            f"Received: lower={lower!r}, upper={upper!r}"
+        )
+    return float(lower), float(upper)
+
+
 def _validate_negative_slope(negative_slope) -> float:
     """Returns `negative_slope` as a float, or raises naming the argument."""
     if isinstance(negative_slope, bool) or not isinstance(
