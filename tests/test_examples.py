@@ -32,3 +32,35 @@ def test_quickstart_trains_saves_and_reloads(tmp_path):
     assert "Test accuracy:" in output
     assert "reloaded with identical predictions" in output
     assert (tmp_path / "quickstart.keras").is_file()
+
+
+@needs_gradients
+def test_compare_activations_writes_table_figures_and_findings(tmp_path):
+    output = run_example(
+        "compare_activations.py",
+        tmp_path,
+        *("--seeds", "1", "--epochs", "1", "--train-size", "64"),
+    )
+    table = (tmp_path / "compare_activations.md").read_text()
+    for activation in (
+        "ReLU",
+        "LeakyReLU 1/5.5",
+        "PReLU channel-wise",
+        "RReLU",
+    ):
+        assert f"| {activation}" in table
+    assert "He et al.: learned alpha is larger in the first layer" in output
+    for figure in ("learning_curves.png", "alpha_per_layer.png"):
+        assert (tmp_path / figure).read_bytes().startswith(b"\x89PNG")
+
+
+@needs_gradients
+def test_dying_relu_writes_table_and_plot(tmp_path):
+    run_example(
+        "dying_relu.py",
+        tmp_path,
+        *("--seeds", "1", "--epochs", "1", "--learning-rates", "0.1", "1.0"),
+    )
+    table = (tmp_path / "dying_relu.md").read_text()
+    assert "| ReLU |" in table and "lr 0.1 | lr 1" in table
+    assert (tmp_path / "dying_relu.png").read_bytes().startswith(b"\x89PNG")
