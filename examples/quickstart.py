@@ -12,20 +12,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
-from sklearn.datasets import load_digits
+from shared import digits
 
 import keras_leaky
 from keras_leaky.callbacks import alpha_statistics
-
-
-def digits(seed, test_fraction=0.2):
-    """Images scaled to [0, 1] with a channel axis, split train/test."""
-    images, labels = load_digits(return_X_y=True)
-    images = (images / 16.0).astype("float32").reshape(-1, 8, 8, 1)
-    order = np.random.default_rng(seed).permutation(len(images))
-    split = int(len(images) * (1 - test_fraction))
-    train, test = order[:split], order[split:]
-    return (images[train], labels[train]), (images[test], labels[test])
 
 
 def build_model():
