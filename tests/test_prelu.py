@@ -102,12 +102,27 @@ def test_prelu_forward_matches_builtin_and_reference(
     assert_same_values(y, as_float64(builtin(tensor(x, dtype))))
 
 
+# Every sharing form in float32, a few of them in every other dtype.
+FLOAT64_MARKS = FLOAT_DTYPES[-1].marks
+GRADIENT_CASES = [
+    pytest.param("float32", *case, id=f"float32-{name}")
+    for case, name in zip(SHARING, SHARING_IDS, strict=True)
+] + [
+    pytest.param(
+        dtype,
+        *SHARING[i],
+        id=f"{dtype}-{SHARING_IDS[i]}",
+        marks=FLOAT64_MARKS if dtype == "float64" else (),
+    )
+    for dtype in ("float16", "bfloat16", "float64")
+    for i in (4, 7, 8, 14)
+]
+
+
 @needs_gradients
-@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 @pytest.mark.parametrize(
-    "shape, shared_axes, channel_axis, alpha_shape, builtin_axes",
-    SHARING,
-    ids=SHARING_IDS,
+    "dtype, shape, shared_axes, channel_axis, alpha_shape, builtin_axes",
+    GRADIENT_CASES,
 )
 def test_prelu_gradients_match_builtin_and_reference(
     dtype, shape, shared_axes, channel_axis, alpha_shape, builtin_axes
