@@ -42,7 +42,10 @@ def leaky_relu(x, negative_slope: float = 0.3):
     """
     negative_slope = _validate_negative_slope(negative_slope)
     x = _floating(x)
-    return _piecewise(x, _host_constant(negative_slope, x.dtype))
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    if dtype in _NATIVE_LEAKY_RELU_DTYPES.get(keras.config.backend(), ()):
+        return ops.leaky_relu(x, float(_rounded(negative_slope, dtype)))
+    return _piecewise(x, _host_constant(negative_slope, dtype))
 
 
 def prelu(x, alpha):
@@ -70,6 +73,8 @@ def prelu(x, alpha):
         alpha = _host_constant(alpha, x.dtype)
     else:
         alpha = ops.cast(alpha, x.dtype)
+    if _lean_gradient_applies(x, alpha):
+        return _prelu_with_lean_gradient(x, alpha)
     return _piecewise(x, alpha)
 
 
@@ -161,6 +166,59 @@ def _validate_negative_slope(negative_slope) -> float:
     return float(negative_slope)
 
 
+# Backend differences, all here. Measured with benchmarks/bench.py (see
+# benchmarks/results.md); the semantics tests hold on every path.
+#
+# LeakyReLU: TensorFlow's and torch's native kernels are one pass, piecewise,
+# and differentiate to the slope at 0. Given the slope already rounded to the
+# input's dtype they compute our exact result where they multiply in that
+# dtype: TensorFlow for float16, bfloat16 and float32 (it rounds the slope to
+# float32 for float64), torch for float32 and float64 (it multiplies 16-bit
+# floats in float32). JAX's native differentiates to 1 at 0, so JAX keeps
+# `where`, which XLA fuses into the same single pass.
+_NATIVE_LEAKY_RELU_DTYPES = {
+    "tensorflow": ("float16", "bfloat16", "float32"),
+    "torch": ("float32", "float64"),
+}
+
+
+def _lean_gradient_applies(x, alpha):
+    # PReLU's gradient written out keeps only `x` (and alpha) between forward
+    # and backward, where autodiff of `where` also keeps the mask and
+    # recomputes more; not on numpy (no gradients) nor for symbolic inputs,
+    # and only when alpha broadcasts to the shape of x.
+    if keras.config.backend() == "numpy" or keras.backend.is_keras_tensor(x):
+        return False
+    if len(alpha.shape) > len(x.shape):
+        return False
+    pairs = zip(reversed(alpha.shape), reversed(x.shape), strict=False)
+    return all(a == 1 or a == d or d is None for a, d in pairs)
+
+
+@ops.custom_gradient
+def _prelu_with_lean_gradient(x, alpha):
+    def gradient(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        positive = x > 0
+        dx = ops.where(positive, upstream, upstream * alpha)
+        dalpha = ops.where(positive, 0, upstream * x)
+        return dx, _sum_to_shape(dalpha, alpha.shape)
+
+    return _piecewise(x, alpha), gradient
+
+
+def _sum_to_shape(values, shape):
+    """Sums `values` over the axes that broadcasting `shape` expanded."""
+    lead = len(values.shape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + axis for axis, size in enumerate(shape) if size == 1
+    )
+    if axes:
+        values = ops.sum(values, axis=axes, keepdims=True)
+    return ops.reshape(values, shape)
+
+
 def _piecewise(x, slope):
     if keras.config.backend() == "numpy" and ops.is_tensor(x):
         # Backend difference, for correctness: the numpy backend's ops.where
@@ -178,10 +236,14 @@ def _floating(x):
     return x
 
 
-def _host_constant(value, dtype):
+def _rounded(value, dtype):
     # Rounded once from float64 by numpy: TensorFlow and torch would round
     # a Python float through float32 first, which changes float64 slopes
     # and, rarely, float16 ones.
     dtype = keras.backend.standardize_dtype(dtype)
-    value = np.asarray(value, "float64").astype(dtype)
-    return ops.convert_to_tensor(value, dtype=dtype)
+    return np.asarray(value, "float64").astype(dtype)
+
+
+def _host_constant(value, dtype):
+    value = _rounded(value, dtype)
+    return ops.convert_to_tensor(value, dtype=value.dtype.name)

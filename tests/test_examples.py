@@ -49,7 +49,7 @@ def test_compare_activations_writes_table_figures_and_findings(tmp_path):
         "RReLU",
     ):
         assert f"| {activation}" in table
-    assert "He et al.: learned alpha is larger in the first layer" in output
+    assert "learns a larger alpha in the first layer" in output
     for figure in ("learning_curves.png", "alpha_per_layer.png"):
         assert (tmp_path / figure).read_bytes().startswith(b"\x89PNG")
 

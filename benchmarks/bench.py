@@ -1,0 +1,347 @@
+"""Times keras_leaky's layers against Keras's built-in ones.
+
+For each backend (one subprocess each, since Keras picks its backend per
+process) and each mode a user trains in (TensorFlow eager, tf.function,
+tf.function(jit_compile=True), jax.jit, torch eager) it times forward and
+forward+backward of ours and theirs in interleaved pairs, so that machine
+drift cancels, and reports the median ratio ours/theirs. It also reports
+effective bandwidth beside a one-pass elementwise op (`x + 1`) on the same
+tensor, and on JAX the bytes kept between forward and backward per input
+byte. Writes `results.json` and `results.md` to --out.
+
+    python benchmarks/bench.py [--pairs 15] [--shape 16 56 56 64]
+        [--backends tensorflow jax torch] [--out benchmarks]
+"""
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def cases():
+    """name: (our layer, the built-in yardstick)."""
+    import keras
+
+    import keras_leaky
+
+    return {
+        "LeakyReLU": (keras_leaky.LeakyReLU(0.3), keras.layers.LeakyReLU(0.3)),
+        "PReLU element-wise": (keras_leaky.PReLU(), keras.layers.PReLU()),
+        "PReLU channel-wise": (
+            keras_leaky.PReLU(shared_axes="channel_wise"),
+            keras.layers.PReLU(shared_axes=[1, 2]),
+        ),
+        "RReLU (training)": (
+            keras_leaky.RReLU(seed=0),
+            keras.layers.LeakyReLU(0.3),
+        ),
+    }
+
+
+MODES = {
+    "tensorflow": ("eager", "tf.function", "tf.function(jit_compile=True)"),
+    "jax": ("jax.jit",),
+    "torch": ("eager",),
+}
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def paired_ratio(ours, theirs, args, pairs):
+    """Median time of each and the median of the per-pair ratios."""
+    for _ in range(3):  # warm up: compile, allocate
+        ours(*args)
+        theirs(*args)
+    times = np.array(
+        [(timed(ours, *args), timed(theirs, *args)) for _ in range(pairs)]
+    )
+    return {
+        "ours_s": float(np.median(times[:, 0])),
+        "theirs_s": float(np.median(times[:, 1])),
+        "ratio": float(np.median(times[:, 0] / times[:, 1])),
+    }
+
+
+def make_runners(backend, mode, layer, training):
+    """forward(x, upstream) and forward_backward(x, upstream) for one layer,
+    each returning once its result exists."""
+    weights = [w.value for w in layer.trainable_weights]
+    others = [w.value for w in layer.non_trainable_variables]
+
+    takes_training = "training" in inspect.signature(layer.call).parameters
+    keywords = {"training": True} if training and takes_training else {}
+
+    def call(x, *weights):
+        return layer.stateless_call(list(weights), others, x, **keywords)[0]
+
+    if backend == "jax":
+        import jax
+
+        def loss(x, weights, upstream):
+            return (call(x, *weights) * upstream).sum()
+
+        forward = jax.jit(lambda x, w: call(x, *w))
+        backward = jax.jit(jax.grad(loss, argnums=(0, 1)))
+        return (
+            lambda x, u: forward(x, weights).block_until_ready(),
+            lambda x, u: jax.block_until_ready(backward(x, weights, u)),
+        )
+    if backend == "torch":
+        import torch
+
+        def forward(x, u):
+            with torch.no_grad():
+                return call(x, *weights)
+
+        def forward_backward(x, u):
+            x = x.detach().requires_grad_()
+            return torch.autograd.grad(
+                call(x, *weights), [x, *weights], grad_outputs=u
+            )
+
+        return forward, forward_backward
+    import tensorflow as tf
+
+    def forward_backward(x, u):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = call(x, *weights)
+        return tape.gradient(y, [x, *weights], output_gradients=u)
+
+    def forward(x, u):
+        return call(x, *weights)
+
+    if mode != "eager":
+        jit = "jit_compile=True" in mode
+        forward = tf.function(forward, jit_compile=jit)
+        forward_backward = tf.function(forward_backward, jit_compile=jit)
+    return forward, forward_backward  # TensorFlow on CPU runs synchronously
+
+
+def one_pass(backend, mode):
+    """`x + 1` in the same mode: one read and one write of the tensor."""
+    if backend == "jax":
+        import jax
+
+        step = jax.jit(lambda x: x + 1)
+        return lambda x, u: step(x).block_until_ready()
+    if backend == "torch":
+        return lambda x, u: x + 1
+    import tensorflow as tf
+
+    def step(x):
+        return x + 1
+
+    if mode != "eager":
+        step = tf.function(step, jit_compile="jit_compile=True" in mode)
+    return lambda x, u: step(x)
+
+
+def jax_residual_bytes_per_input_byte(layer, x):
+    import jax
+
+    weights = [w.value for w in layer.trainable_weights]
+    others = [w.value for w in layer.non_trainable_variables]
+
+    def call(x, *weights):
+        return layer.stateless_call(list(weights), others, x)[0]
+
+    _, vjp = jax.vjp(jax.jit(call), x, *weights)
+    saved = sum(leaf.nbytes for leaf in jax.tree_util.tree_leaves(vjp))
+    return saved / x.nbytes
+
+
+def worker(args):
+    """Runs in a subprocess with KERAS_BACKEND set: prints JSON results."""
+    import keras
+
+    backend = keras.config.backend()
+    rng = np.random.default_rng(0)
+    x = keras.ops.convert_to_tensor(
+        rng.standard_normal(args.shape).astype("float32")
+    )
+    upstream = keras.ops.convert_to_tensor(
+        rng.standard_normal(args.shape).astype("float32")
+    )
+    nbytes = 4 * int(np.prod(args.shape))
+    results = []
+    for mode in MODES[backend]:
+        base = one_pass(backend, mode)
+        for case, layers in cases().items():
+            training = case.startswith("RReLU")
+            for layer in layers:
+                layer.build(tuple(args.shape))
+            layers[1].set_weights(layers[0].get_weights())
+            ours, theirs = (
+                make_runners(backend, mode, lay, training) for lay in layers
+            )
+            for part, index in (("forward", 0), ("forward+backward", 1)):
+                print(
+                    f"  {backend} {mode}: {case}, {part}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                row = paired_ratio(
+                    ours[index], theirs[index], (x, upstream), args.pairs
+                )
+                row.update(backend=backend, mode=mode, case=case, part=part)
+                if part == "forward":
+                    pass_time = paired_ratio(
+                        ours[0], base, (x, upstream), args.pairs
+                    )
+                    row["bandwidth_GBps"] = 2 * nbytes / row["ours_s"] / 1e9
+                    row["vs_one_pass"] = pass_time["ratio"]
+                results.append(row)
+            if backend == "jax":
+                results.append(
+                    {
+                        "backend": backend,
+                        "mode": "jax.vjp residuals",
+                        "case": case,
+                        "part": "bytes saved per input byte",
+                        "ours": jax_residual_bytes_per_input_byte(layers[0], x),
+                        "theirs": jax_residual_bytes_per_input_byte(
+                            layers[1], x
+                        ),
+                    }
+                )
+        if backend == "torch":
+            results.extend(torch_native_prelu(args, x, upstream))
+    print(json.dumps(results))
+
+
+def torch_native_prelu(args, x, upstream):
+    """torch.nn.functional.prelu, channel-wise, as the native yardstick."""
+    import torch
+
+    import keras_leaky
+
+    layer = keras_leaky.PReLU(shared_axes="channel_wise")
+    layer.build(tuple(args.shape))
+    ours = make_runners("torch", "eager", layer, False)
+    channels_first = x.permute(0, 3, 1, 2).contiguous()
+    upstream_first = upstream.permute(0, 3, 1, 2).contiguous()
+    weight = torch.zeros(args.shape[-1], requires_grad=True)
+
+    def native_forward(x, u):
+        with torch.no_grad():
+            return torch.nn.functional.prelu(channels_first, weight)
+
+    def native_backward(x, u):
+        xc = channels_first.detach().requires_grad_()
+        y = torch.nn.functional.prelu(xc, weight)
+        return torch.autograd.grad(y, [xc, weight], grad_outputs=upstream_first)
+
+    rows = []
+    for part, mine, native in (
+        ("forward", ours[0], native_forward),
+        ("forward+backward", ours[1], native_backward),
+    ):
+        row = paired_ratio(mine, native, (x, upstream), args.pairs)
+        row.update(
+            backend="torch",
+            mode="eager",
+            case="PReLU channel-wise vs F.prelu",
+            part=part,
+        )
+        rows.append(row)
+    return rows
+
+
+def markdown(results, machine):
+    lines = [
+        f"Machine: {machine}. Tensor {results['shape']} float32; medians of "
+        f"{results['pairs']} interleaved ours/theirs pairs. Ratio < 1: ours "
+        "is faster. Bandwidth: bytes read and written by our forward per "
+        "second; 'vs x + 1': our forward's time over one elementwise pass.",
+        "",
+        "| backend | mode | layer | part | ours / built-in | GB/s | vs x + 1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    residuals = []
+    for row in results["rows"]:
+        if "ratio" not in row:
+            residuals.append(
+                f"| {row['case']} | {row['ours']:.2f} | {row['theirs']:.2f} |"
+            )
+            continue
+        speed = row.get("bandwidth_GBps")
+        bandwidth = "" if speed is None else f"{speed:.1f}"
+        one_pass = f"{row['vs_one_pass']:.2f}x" if "vs_one_pass" in row else ""
+        lines.append(
+            f"| {row['backend']} | {row['mode']} | {row['case']} "
+            f"| {row['part']} | {row['ratio']:.2f}x | {bandwidth} "
+            f"| {one_pass} |"
+        )
+    if residuals:
+        lines += [
+            "",
+            "JAX: bytes kept between forward and backward per input byte "
+            "(the residuals of `jax.vjp` of the jitted layer):",
+            "",
+            "| layer | ours | built-in |",
+            "|---|---|---|",
+            *residuals,
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=15)
+    parser.add_argument(
+        "--shape", type=int, nargs="+", default=[16, 56, 56, 64]
+    )
+    parser.add_argument("--backends", nargs="+", default=list(MODES))
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+
+    machine = (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
+    )
+    rows = []
+    for backend in args.backends:
+        print(f"{backend} ...", flush=True)
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--pairs",
+            str(args.pairs),
+        ]
+        command += ["--shape", *map(str, args.shape)]
+        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+        output = subprocess.run(
+            command, env=env, check=True, stdout=subprocess.PIPE, text=True
+        ).stdout
+        rows.extend(json.loads(output.strip().splitlines()[-1]))
+    results = {
+        "machine": machine,
+        "shape": args.shape,
+        "pairs": args.pairs,
+        "rows": rows,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    table = markdown(results, machine)
+    (args.out / "results.md").write_text(table)
+    print("\n" + table)
+
+
+if __name__ == "__main__":
+    main()
