@@ -298,6 +298,16 @@ def markdown(results, machine):
     return "\n".join(lines) + "\n"
 
 
+def cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=15)
@@ -311,9 +321,7 @@ def main():
     if args.worker:
         return worker(args)
 
-    machine = (
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
-    )
+    machine = f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()}"
     rows = []
     for backend in args.backends:
         print(f"{backend} ...", flush=True)
