@@ -25,9 +25,7 @@ def run_example(name, tmp_path, *args):
 
 @needs_gradients
 def test_quickstart_trains_saves_and_reloads(tmp_path):
-    output = run_example(
-        "quickstart.py", tmp_path, "--epochs", "1", "--samples", "200"
-    )
+    output = run_example("quickstart.py", tmp_path, "--epochs", "1")
     assert f"Backend: {BACKEND}" in output
     assert "Test accuracy:" in output
     assert "reloaded with identical predictions" in output
