@@ -45,7 +45,10 @@ def leaky_relu(x, negative_slope: float = 0.3):
     dtype = keras.backend.standardize_dtype(x.dtype)
     if dtype in _NATIVE_LEAKY_RELU_DTYPES.get(keras.config.backend(), ()):
         return ops.leaky_relu(x, float(_rounded(negative_slope, dtype)))
-    return _piecewise(x, _host_constant(negative_slope, dtype))
+    slope = _host_constant(negative_slope, dtype)
+    if _written_out_gradient_applies(x, slope):
+        return _leaky_with_written_out_gradient(x, slope)
+    return _piecewise(x, slope)
 
 
 def prelu(x, alpha):
@@ -73,8 +76,8 @@ def prelu(x, alpha):
         alpha = _host_constant(alpha, x.dtype)
     else:
         alpha = ops.cast(alpha, x.dtype)
-    if _lean_gradient_applies(x, alpha):
-        return _prelu_with_lean_gradient(x, alpha)
+    if _written_out_gradient_applies(x, alpha):
+        return _prelu_with_written_out_gradient(x, alpha)
     return _piecewise(x, alpha)
 
 
@@ -182,11 +185,13 @@ _NATIVE_LEAKY_RELU_DTYPES = {
 }
 
 
-def _lean_gradient_applies(x, alpha):
-    # PReLU's gradient written out keeps only `x` (and alpha) between forward
-    # and backward, where autodiff of `where` also keeps the mask and
-    # recomputes more; not on numpy (no gradients) nor for symbolic inputs,
-    # and only when alpha broadcasts to the shape of x.
+def _written_out_gradient_applies(x, alpha):
+    # The gradients are written out: upstream where x > 0, upstream * slope
+    # elsewhere. That keeps only x (and alpha) between forward and backward,
+    # where autodiff of `where` also keeps the mask and recomputes more, and
+    # it gives the native kernels' bits (autodiff of `where` adds a +0 from
+    # the other branch, turning -0 into +0). Not on numpy (no gradients) nor
+    # for symbolic inputs, and only when alpha broadcasts to the shape of x.
     if keras.config.backend() == "numpy" or keras.backend.is_keras_tensor(x):
         return False
     if len(alpha.shape) > len(x.shape):
@@ -195,15 +200,30 @@ def _lean_gradient_applies(x, alpha):
     return all(a == 1 or a == d or d is None for a, d in pairs)
 
 
+def _gradient_wrt_x(x, slope, upstream):
+    return ops.where(x > 0, upstream, upstream * slope)
+
+
 @ops.custom_gradient
-def _prelu_with_lean_gradient(x, alpha):
+def _leaky_with_written_out_gradient(x, slope):
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        positive = x > 0
-        dx = ops.where(positive, upstream, upstream * alpha)
-        dalpha = ops.where(positive, 0, upstream * x)
-        return dx, _sum_to_shape(dalpha, alpha.shape)
+        return _gradient_wrt_x(x, slope, upstream), ops.zeros_like(slope)
+
+    return _piecewise(x, slope), gradient
+
+
+@ops.custom_gradient
+def _prelu_with_written_out_gradient(x, alpha):
+    def gradient(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        dalpha = ops.where(x > 0, 0, upstream * x)
+        return (
+            _gradient_wrt_x(x, alpha, upstream),
+            _sum_to_shape(dalpha, alpha.shape),
+        )
 
     return _piecewise(x, alpha), gradient
 
