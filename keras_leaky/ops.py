@@ -200,18 +200,20 @@ def _written_out_gradient_applies(x, alpha):
     return all(a == 1 or a == d or d is None for a, d in pairs)
 
 
-def _gradient_wrt_x(x, slope, upstream):
-    return ops.where(x > 0, upstream, upstream * slope)
+def _gradient_wrt_x(positive, slope, upstream):
+    return ops.where(positive, upstream, upstream * slope)
 
 
 @ops.custom_gradient
 def _leaky_with_written_out_gradient(x, slope):
+    positive = x > 0  # the only residual: a boolean per element
+
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        return _gradient_wrt_x(x, slope, upstream), ops.zeros_like(slope)
+        return _gradient_wrt_x(positive, slope, upstream), ops.zeros_like(slope)
 
-    return _piecewise(x, slope), gradient
+    return ops.where(positive, x, x * slope), gradient
 
 
 @ops.custom_gradient
@@ -219,9 +221,10 @@ def _prelu_with_written_out_gradient(x, alpha):
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        dalpha = ops.where(x > 0, 0, upstream * x)
+        positive = x > 0  # recomputed: x itself is needed for d(alpha)
+        dalpha = ops.where(positive, 0, upstream * x)
         return (
-            _gradient_wrt_x(x, alpha, upstream),
+            _gradient_wrt_x(positive, alpha, upstream),
             _sum_to_shape(dalpha, alpha.shape),
         )
 
