@@ -132,41 +132,37 @@ def rrelu(
 
 def _validate_bounds(lower, upper) -> tuple[float, float]:
     """Returns the bounds of RReLU as floats, or raises naming the argument."""
-    for name, value in (("lower", lower), ("upper", upper)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"`{name}` must be a real number >= 0. "
-                f"Received: {name}={value!r}"
-            )
-        if not (math.isfinite(value) and value >= 0):
-            raise ValueError(
-                f"`{name}` must be a finite number >= 0. "
-                f"Received: {name}={value!r}"
-            )
+    lower = _nonnegative_number("lower", lower)
+    upper = _nonnegative_number("upper", upper)
     if lower > upper:
         raise ValueError(
             "`lower` must not exceed `upper`. "
             f"Received: lower={lower!r}, upper={upper!r}"
         )
-    return float(lower), float(upper)
+    return lower, upper
 
 
 def _validate_negative_slope(negative_slope) -> float:
     """Returns `negative_slope` as a float, or raises naming the argument."""
-    if isinstance(negative_slope, bool) or not isinstance(
-        negative_slope, numbers.Real
-    ):
+    return _nonnegative_number(
+        "negative_slope",
+        negative_slope,
+        hint=" (for a learned or negative slope, use PReLU)",
+    )
+
+
+def _nonnegative_number(name, value, hint="") -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            "`negative_slope` must be a real number >= 0, such as 0.3. "
-            f"Received: negative_slope={negative_slope!r}"
+            f"`{name}` must be a real number >= 0{hint}. "
+            f"Received: {name}={value!r}"
         )
-    if not (math.isfinite(negative_slope) and negative_slope >= 0):
+    if not (math.isfinite(value) and value >= 0):
         raise ValueError(
-            "`negative_slope` must be a finite number >= 0 (for a learned "
-            "or negative slope, use PReLU). "
-            f"Received: negative_slope={negative_slope!r}"
+            f"`{name}` must be a finite number >= 0{hint}. "
+            f"Received: {name}={value!r}"
         )
-    return float(negative_slope)
+    return float(value)
 
 
 # Backend differences, all here. Measured with benchmarks/bench.py (see
