@@ -6,6 +6,7 @@ slope leaves [0, 1]). At `x == 0` the derivative is the slope, so a slope of
 0 is exactly ReLU, gradient included; NaN stays NaN.
 """
 
+import functools
 import math
 import numbers
 
@@ -47,7 +48,7 @@ def leaky_relu(x, negative_slope: float = 0.3):
         return ops.leaky_relu(x, float(_rounded(negative_slope, dtype)))
     slope = _host_constant(negative_slope, dtype)
     if _written_out_gradient_applies(x, slope):
-        return _leaky_with_written_out_gradient(x, slope)
+        return _custom_gradient(_leaky_with_written_out_gradient)(x, slope)
     return _piecewise(x, slope)
 
 
@@ -77,7 +78,7 @@ def prelu(x, alpha):
     else:
         alpha = ops.cast(alpha, x.dtype)
     if _written_out_gradient_applies(x, alpha):
-        return _prelu_with_written_out_gradient(x, alpha)
+        return _custom_gradient(_prelu_with_written_out_gradient)(x, alpha)
     return _piecewise(x, alpha)
 
 
@@ -196,11 +197,15 @@ def _written_out_gradient_applies(x, alpha):
     return all(a == 1 or a == d or d is None for a, d in pairs)
 
 
+# Decorated on first use, not at import: on the numpy backend, where these
+# are never used, ops.custom_gradient warns when it is applied.
+_custom_gradient = functools.cache(ops.custom_gradient)
+
+
 def _gradient_wrt_x(positive, slope, upstream):
     return ops.where(positive, upstream, upstream * slope)
 
 
-@ops.custom_gradient
 def _leaky_with_written_out_gradient(x, slope):
     positive = x > 0  # the only residual: a boolean per element
 
@@ -212,7 +217,6 @@ def _leaky_with_written_out_gradient(x, slope):
     return ops.where(positive, x, x * slope), gradient
 
 
-@ops.custom_gradient
 def _prelu_with_written_out_gradient(x, alpha):
     def gradient(*args, upstream=None):
         if upstream is None:
