@@ -122,9 +122,9 @@ def rrelu(
         A tensor with the shape and floating dtype of `x`.
     """
     lower, upper = _validate_bounds(lower, upper)
-    x = _floating(x)
     if not training:
-        return _piecewise(x, _host_constant((lower + upper) / 2, x.dtype))
+        return leaky_relu(x, (lower + upper) / 2)
+    x = _floating(x)
     slope = keras.random.uniform(
         ops.shape(x), minval=lower, maxval=upper, dtype=x.dtype, seed=seed
     )
