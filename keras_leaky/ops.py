@@ -77,9 +77,11 @@ def prelu(x, alpha):
         alpha = _host_constant(alpha, x.dtype)
     else:
         alpha = ops.cast(alpha, x.dtype)
-    if _written_out_gradient_applies(x, alpha):
-        return _custom_gradient(_prelu_with_written_out_gradient)(x, alpha)
-    return _piecewise(x, alpha)
+    if not _written_out_gradient_applies(x, alpha):
+        return _piecewise(x, alpha)
+    if keras.config.backend() == "torch":
+        return _custom_gradient(_prelu_without_comparisons)(x, alpha)
+    return _custom_gradient(_prelu_with_written_out_gradient)(x, alpha)
 
 
 def rrelu(
@@ -128,6 +130,10 @@ def rrelu(
     slope = keras.random.uniform(
         ops.shape(x), minval=lower, maxval=upper, dtype=x.dtype, seed=seed
     )
+    if keras.config.backend() == "torch":
+        # See _prelu_without_comparisons; the drawn slopes are finite.
+        slopes = _slopes_without_comparisons(x, slope)
+        return x * ops.stop_gradient(slopes)
     return _piecewise(x, slope)
 
 
@@ -231,15 +237,68 @@ def _prelu_with_written_out_gradient(x, alpha):
     return _piecewise(x, alpha), gradient
 
 
+def _prelu_without_comparisons(x, alpha):
+    # torch on CPU: `x > 0` and `where` cost several elementwise passes each,
+    # so the slopes (exactly 1 or alpha, -0 included) are built from
+    # threshold and sign, which are single vectorized passes; `x * slopes`
+    # and `upstream * slopes` then give the bits of the `where` form. Where
+    # alpha is not finite the `where` form returns x for x > 0 and this one
+    # NaN (as Keras's PReLU does), and a non-finite upstream at x > 0 reaches
+    # alpha's gradient here; the sign of an alpha gradient that sums to
+    # exactly zero may also differ. Measured: benchmarks/results.md.
+    slopes = _slopes_without_comparisons(x, alpha)
+
+    def gradient(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        dalpha = upstream * ops.minimum(x, 0)
+        return upstream * slopes, _sum_to_shape(dalpha, alpha.shape)
+
+    return x * slopes, gradient
+
+
+def _slopes_without_comparisons(x, alpha):
+    """1 where x > 0, else alpha, exactly (-0 included), for finite alpha."""
+    positive = ops.sign(ops.threshold(x, 0, 0))  # 1 where x > 0, else 0
+    negative = 1 - positive
+    return negative * alpha - (0 - positive)  # `+ positive` turns -0 to 0
+
+
 def _sum_to_shape(values, shape):
     """Sums `values` over the axes that broadcasting `shape` expanded."""
     lead = len(values.shape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + axis for axis, size in enumerate(shape) if size == 1
     )
+    if keras.config.backend() == "jax":
+        values, axes = _add_leading_halves(values, axes)
     if axes:
         values = ops.sum(values, axis=axes, keepdims=True)
     return ops.reshape(values, shape)
+
+
+# XLA on CPU sums over leading axes that leave more than this many elements
+# 15-20x slower than it adds halves of the tensor in one fused pass.
+_LARGEST_FAST_COLUMN_SUM = 2**14
+
+
+def _add_leading_halves(values, axes):
+    """Sums the leading run of `axes` by adding halves (JAX, static shapes);
+    returns the partial sum (leading axis of size 1) and the axes left."""
+    count = 0
+    while count in axes:
+        count += 1
+    rest = tuple(values.shape[count:])
+    if count == 0 or math.prod(rest) <= _LARGEST_FAST_COLUMN_SUM:
+        return values, axes
+    values = ops.reshape(values, (-1, *rest))
+    while values.shape[0] > 1:
+        half = values.shape[0] // 2
+        total = values[:half] + values[half : 2 * half]
+        if values.shape[0] % 2:
+            total = ops.concatenate([total[:1] + values[2 * half :], total[1:]])
+        values = total
+    return values, tuple(axis - count + 1 for axis in axes if axis >= count)
 
 
 def _piecewise(x, slope):
