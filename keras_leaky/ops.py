@@ -79,9 +79,10 @@ def prelu(x, alpha):
         alpha = ops.cast(alpha, x.dtype)
     if not _written_out_gradient_applies(x, alpha):
         return _piecewise(x, alpha)
-    if keras.config.backend() == "torch":
-        return _custom_gradient(_prelu_without_comparisons)(x, alpha)
-    return _custom_gradient(_prelu_with_written_out_gradient)(x, alpha)
+    formulation = _PRELU_FORMULATIONS.get(
+        keras.config.backend(), _prelu_recomputing_the_mask
+    )
+    return _custom_gradient(formulation)(x, alpha)
 
 
 def rrelu(
@@ -223,11 +224,13 @@ def _leaky_with_written_out_gradient(x, slope):
     return ops.where(positive, x, x * slope), gradient
 
 
-def _prelu_with_written_out_gradient(x, alpha):
+def _prelu_recomputing_the_mask(x, alpha):
+    # JAX: keeps only x (and alpha) for the backward pass, one byte per
+    # input byte, into which XLA fuses the recomputed mask.
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        positive = x > 0  # recomputed: x itself is needed for d(alpha)
+        positive = x > 0
         dalpha = ops.where(positive, 0, upstream * x)
         return (
             _gradient_wrt_x(positive, alpha, upstream),
@@ -235,6 +238,27 @@ def _prelu_with_written_out_gradient(x, alpha):
         )
 
     return _piecewise(x, alpha), gradient
+
+
+def _prelu_keeping_the_mask(x, alpha):
+    # TensorFlow: ops run one at a time on CPU (eager and tf.function, the
+    # default there), so the mask is kept rather than recomputed, and alpha's
+    # gradient takes `minimum`, a single pass, where `where` costs about
+    # three. minimum(x, 0) is x where x <= 0, NaN included, and 0 elsewhere,
+    # so only the sign of an alpha gradient that sums to exactly zero may
+    # differ from the `where` form.
+    positive = x > 0
+
+    def gradient(*args, upstream=None):
+        if upstream is None:
+            (upstream,) = args
+        dalpha = upstream * ops.minimum(x, 0)
+        return (
+            _gradient_wrt_x(positive, alpha, upstream),
+            _sum_to_shape(dalpha, alpha.shape),
+        )
+
+    return ops.where(positive, x, x * alpha), gradient
 
 
 def _prelu_without_comparisons(x, alpha):
@@ -255,6 +279,12 @@ def _prelu_without_comparisons(x, alpha):
         return upstream * slopes, _sum_to_shape(dalpha, alpha.shape)
 
     return x * slopes, gradient
+
+
+_PRELU_FORMULATIONS = {
+    "tensorflow": _prelu_keeping_the_mask,
+    "torch": _prelu_without_comparisons,
+}
 
 
 def _slopes_without_comparisons(x, alpha):
