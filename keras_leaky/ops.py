@@ -45,7 +45,7 @@ def leaky_relu(x, negative_slope: float = 0.3):
     x = _floating(x)
     dtype = keras.backend.standardize_dtype(x.dtype)
     if dtype in _NATIVE_LEAKY_RELU_DTYPES.get(keras.config.backend(), ()):
-        return ops.leaky_relu(x, float(_rounded(negative_slope, dtype)))
+        return ops.leaky_relu(x, _rounded_float(negative_slope, dtype))
     slope = _host_constant(negative_slope, dtype)
     if _written_out_gradient_applies(x, slope):
         return _custom_gradient(_leaky_with_written_out_gradient)(x, slope)
@@ -226,63 +226,52 @@ def _leaky_with_written_out_gradient(x, slope):
 
 def _prelu_recomputing_the_mask(x, alpha):
     # JAX: keeps only x (and alpha) for the backward pass, one byte per
-    # input byte, into which XLA fuses the recomputed mask.
+    # input byte; XLA fuses the recomputed mask into the gradient's passes.
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        positive = x > 0
-        dalpha = ops.where(positive, 0, upstream * x)
         return (
-            _gradient_wrt_x(positive, alpha, upstream),
-            _sum_to_shape(dalpha, alpha.shape),
+            _gradient_wrt_x(x > 0, alpha, upstream),
+            _alpha_gradient(x, upstream, alpha.shape),
         )
 
     return _piecewise(x, alpha), gradient
 
 
-def _prelu_keeping_the_mask(x, alpha):
-    # TensorFlow: ops run one at a time on CPU (eager and tf.function, the
-    # default there), so the mask is kept rather than recomputed, and alpha's
-    # gradient takes `minimum`, a single pass, where `where` costs about
-    # three. minimum(x, 0) is x where x <= 0, NaN included, and 0 elsewhere,
-    # so only the sign of an alpha gradient that sums to exactly zero may
-    # differ from the `where` form.
-    positive = x > 0
+def _prelu_keeping_the_slopes(x, alpha):
+    # TensorFlow: eager and tf.function run one kernel per op, and a `where`
+    # that picks between 1 and alpha (the slopes) costs about half of one
+    # between two full tensors; `x * slopes` and `upstream * slopes` then
+    # take one multiply each. Under XLA the slopes fuse into both.
+    slopes = ops.where(x > 0, ops.ones((), x.dtype), alpha)
 
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        dalpha = upstream * ops.minimum(x, 0)
-        return (
-            _gradient_wrt_x(positive, alpha, upstream),
-            _sum_to_shape(dalpha, alpha.shape),
-        )
+        return upstream * slopes, _alpha_gradient(x, upstream, alpha.shape)
 
-    return ops.where(positive, x, x * alpha), gradient
+    return x * slopes, gradient
 
 
 def _prelu_without_comparisons(x, alpha):
     # torch on CPU: `x > 0` and `where` cost several elementwise passes each,
     # so the slopes (exactly 1 or alpha, -0 included) are built from
     # threshold and sign, which are single vectorized passes; `x * slopes`
-    # and `upstream * slopes` then give the bits of the `where` form. Where
-    # alpha is not finite the `where` form returns x for x > 0 and this one
-    # NaN (as Keras's PReLU does), and a non-finite upstream at x > 0 reaches
-    # alpha's gradient here; the sign of an alpha gradient that sums to
-    # exactly zero may also differ. Measured: benchmarks/results.md.
+    # and `upstream * slopes` then give the bits of the `where` form, for
+    # finite alpha. Where alpha is not finite this form returns NaN for
+    # x > 0, as Keras's PReLU does, where the others return x.
     slopes = _slopes_without_comparisons(x, alpha)
 
     def gradient(*args, upstream=None):
         if upstream is None:
             (upstream,) = args
-        dalpha = upstream * ops.minimum(x, 0)
-        return upstream * slopes, _sum_to_shape(dalpha, alpha.shape)
+        return upstream * slopes, _alpha_gradient(x, upstream, alpha.shape)
 
     return x * slopes, gradient
 
 
 _PRELU_FORMULATIONS = {
-    "tensorflow": _prelu_keeping_the_mask,
+    "tensorflow": _prelu_keeping_the_slopes,
     "torch": _prelu_without_comparisons,
 }
 
@@ -294,41 +283,71 @@ def _slopes_without_comparisons(x, alpha):
     return negative * alpha - (0 - positive)  # `+ positive` turns -0 to 0
 
 
-def _sum_to_shape(values, shape):
-    """Sums `values` over the axes that broadcasting `shape` expanded."""
-    lead = len(values.shape) - len(shape)
+def _alpha_gradient(x, upstream, shape):
+    """`upstream * min(x, 0)` summed over the axes that broadcasting an
+    alpha of `shape` to the shape of `x` expanded, as `shape`."""
+    lead = len(x.shape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + axis for axis, size in enumerate(shape) if size == 1
     )
-    if keras.config.backend() == "jax":
-        values, axes = _add_leading_halves(values, axes)
+    leading = 0
+    while leading in axes:
+        leading += 1
+    static = all(isinstance(size, int) for size in x.shape)
+    if leading and static and _sums_in_halves(x):
+        rows = math.prod(x.shape[:leading])
+        x = ops.reshape(x, (rows, *x.shape[leading:]))
+        upstream = ops.reshape(upstream, x.shape)
+        values = _leading_halves_summed(x, upstream)
+        axes = (0,) + tuple(axis - leading + 1 for axis in axes[leading:])
+    else:
+        values = _alpha_summands(x, upstream)
     if axes:
-        values = ops.sum(values, axis=axes, keepdims=True)
+        values = ops.sum(values, axis=axes)
     return ops.reshape(values, shape)
 
 
-# XLA on CPU sums over leading axes that leave more than this many elements
-# 15-20x slower than it adds halves of the tensor in one fused pass.
-_LARGEST_FAST_COLUMN_SUM = 2**14
+def _alpha_summands(x, upstream):
+    return upstream * ops.minimum(x, 0)  # d(alpha * x)/d(alpha) for x <= 0
 
 
-def _add_leading_halves(values, axes):
-    """Sums the leading run of `axes` by adding halves (JAX, static shapes);
-    returns the partial sum (leading axis of size 1) and the axes left."""
-    count = 0
-    while count in axes:
-        count += 1
-    rest = tuple(values.shape[count:])
-    if count == 0 or math.prod(rest) <= _LARGEST_FAST_COLUMN_SUM:
-        return values, axes
-    values = ops.reshape(values, (-1, *rest))
-    while values.shape[0] > 1:
+# XLA on CPU hands a sum to a library kernel only once its summands are in a
+# buffer of their own, and sums over leading axes slowly. Adding halves
+# instead fuses with the summands: the first halving reads x and upstream
+# once, and each next one what the last one wrote, until what is left fits
+# in cache (measured: below 2**18 elements the library sum is fastest) or
+# the leading axis is odd.
+_HALVE_WHILE_LARGER_THAN = 2**18
+
+
+def _leading_halves_summed(x, upstream):
+    """The summands, their leading axis summed in halves while it is even
+    and they are large; the leading axis keeps what is left to sum."""
+    if x.shape[0] % 2 or math.prod(x.shape) <= _HALVE_WHILE_LARGER_THAN:
+        return _alpha_summands(x, upstream)
+    half = x.shape[0] // 2
+    values = _alpha_summands(x[:half], upstream[:half]) + _alpha_summands(
+        x[half:], upstream[half:]
+    )
+    while (
+        values.shape[0] % 2 == 0
+        and math.prod(values.shape) > _HALVE_WHILE_LARGER_THAN
+    ):
         half = values.shape[0] // 2
-        total = values[:half] + values[half : 2 * half]
-        if values.shape[0] % 2:
-            total = ops.concatenate([total[:1] + values[2 * half :], total[1:]])
-        values = total
-    return values, tuple(axis - count + 1 for axis in axes if axis >= count)
+        values = values[:half] + values[half:]
+    return values
+
+
+def _sums_in_halves(x):
+    # Where XLA may compile the gradient: always on JAX, and on TensorFlow
+    # inside a traced function (tf.function, with or without jit_compile;
+    # without it the halves cost about one more sum). Not on TensorFlow
+    # eagerly (eager tensors are EagerTensor), where each halving would be a
+    # kernel of its own, nor on torch.
+    backend = keras.config.backend()
+    return backend == "jax" or (
+        backend == "tensorflow" and type(x).__name__ != "EagerTensor"
+    )
 
 
 def _piecewise(x, slope):
@@ -354,6 +373,13 @@ def _rounded(value, dtype):
     # and, rarely, float16 ones.
     dtype = keras.backend.standardize_dtype(dtype)
     return np.asarray(value, "float64").astype(dtype)
+
+
+@functools.lru_cache(maxsize=256)
+def _rounded_float(value, dtype):
+    """`value` rounded to `dtype` as a Python float (cached: it is on the
+    path of every LeakyReLU call)."""
+    return float(_rounded(value, dtype))
 
 
 def _host_constant(value, dtype):

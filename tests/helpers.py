@@ -71,25 +71,41 @@ def assert_bitwise_equal(actual, expected):
     )
 
 
-def value_and_grads(fn, args, upstream):
+def value_and_grads(fn, args, upstream, compiled=None):
     """`fn(*args)` and the vector-Jacobian product with `upstream` for every
-    argument, as float64 numpy arrays; args are backend tensors."""
+    argument, as float64 numpy arrays; args are backend tensors.
+
+    `compiled`: None (eager), "graph" (TensorFlow: tf.function) or "xla"
+    (TensorFlow: tf.function(jit_compile=True); JAX: jax.jit)."""
     upstream = keras.ops.convert_to_tensor(upstream)
     if BACKEND == "tensorflow":
         import tensorflow as tf
 
-        with tf.GradientTape() as tape:
-            for arg in args:
-                tape.watch(arg)
-            y = fn(*args)
-        grads = tape.gradient(
-            y, list(args), output_gradients=keras.ops.cast(upstream, y.dtype)
-        )
+        def tape_gradient(args, upstream):
+            with tf.GradientTape() as tape:
+                for arg in args:
+                    tape.watch(arg)
+                y = fn(*args)
+            grads = tape.gradient(
+                y, args, output_gradients=keras.ops.cast(upstream, y.dtype)
+            )
+            return y, grads
+
+        if compiled:
+            tape_gradient = tf.function(
+                tape_gradient, jit_compile=compiled == "xla"
+            )
+        y, grads = tape_gradient(list(args), upstream)
     elif BACKEND == "jax":
         import jax
 
-        y, vjp = jax.vjp(fn, *args)
-        grads = vjp(keras.ops.cast(upstream, y.dtype))
+        def vjp(args, upstream):
+            y, pullback = jax.vjp(fn, *args)
+            return y, pullback(keras.ops.cast(upstream, y.dtype))
+
+        if compiled:
+            vjp = jax.jit(vjp)
+        y, grads = vjp(list(args), upstream)
     elif BACKEND == "torch":
         import torch
 
@@ -103,9 +119,9 @@ def value_and_grads(fn, args, upstream):
     return as_float64(y), [as_float64(grad) for grad in grads]
 
 
-def layer_value_and_grads(layer, x, upstream):
+def layer_value_and_grads(layer, x, upstream, compiled=None):
     """Output and gradients of a built layer with respect to `x` and to each
-    of its trainable weights."""
+    of its trainable weights (`compiled` as for `value_and_grads`)."""
     if not layer.built:
         layer.build(tuple(x.shape))
     weights = [w.value for w in layer.trainable_weights]
@@ -114,7 +130,7 @@ def layer_value_and_grads(layer, x, upstream):
     def forward(x, *weights):
         return layer.stateless_call(list(weights), non_trainable, x)[0]
 
-    y, grads = value_and_grads(forward, [x, *weights], upstream)
+    y, grads = value_and_grads(forward, [x, *weights], upstream, compiled)
     return y, grads[0], grads[1:]
 
 

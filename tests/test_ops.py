@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from keras_leaky import ops
+from tests.helpers import BACKEND
 from tests.helpers import FLOAT_DTYPES
 from tests.helpers import as_float64
 from tests.helpers import assert_bitwise_equal
@@ -131,3 +132,31 @@ def test_prelu_gradients_match_the_formulas():
         axis=(0, 1)
     )
     np.testing.assert_allclose(dalpha, expected[None], rtol=1e-5, atol=1e-5)
+
+
+@needs_gradients
+def test_prelu_alpha_gradient_takes_min_x_0_so_nan_upstream_reaches_it():
+    # d(f)/d(alpha) = min(x, 0): an infinite or NaN upstream at x > 0 makes
+    # alpha's gradient NaN on every backend, as the chain rule (and Keras's
+    # PReLU) gives it; finite upstreams there add exactly 0.
+    x = np.array([[2.0, -1.0], [3.0, -2.0]])
+    alpha = np.array([0.5, 0.5])
+    for upstream, expected in (
+        ([[np.inf, 1.0], [1.0, 1.0]], [np.nan, -3.0]),
+        ([[np.nan, 1.0], [5.0, 1.0]], [np.nan, -3.0]),
+        ([[7.0, 1.0], [5.0, 1.0]], [0.0, -3.0]),
+    ):
+        _, (_, dalpha) = value_and_grads(
+            ops.prelu, [tensor(x), tensor(alpha)], np.array(upstream)
+        )
+        np.testing.assert_array_equal(dalpha, expected)
+
+
+def test_prelu_non_finite_alpha_gives_x_above_zero_except_on_torch():
+    # torch builds the slopes arithmetically (its `where` is slow on CPU),
+    # so there an infinite or NaN alpha makes x > 0 NaN, as Keras's PReLU
+    # does on every backend; the others select x.
+    x = np.array([2.0, -1.0, 0.0])
+    y = as_float64(ops.prelu(tensor(x), tensor([np.inf, np.inf, np.nan])))
+    above = np.nan if BACKEND == "torch" else 2.0
+    np.testing.assert_array_equal(y, [above, -np.inf, np.nan])

@@ -8,6 +8,7 @@ import keras_leaky
 from tests.helpers import BACKEND
 from tests.helpers import FLOAT_DTYPES
 from tests.helpers import as_float64
+from tests.helpers import assert_bitwise_equal
 from tests.helpers import assert_same_values
 from tests.helpers import layer_value_and_grads
 from tests.helpers import needs_gradients
@@ -145,6 +146,46 @@ def test_prelu_gradients_match_builtin_and_reference(
     upstream_low = upstream.astype(dtype).astype("float64")
     expected = reference_alpha_grad(low, upstream_low, alpha_shape)
     np.testing.assert_allclose(dalpha, expected, atol=tolerance * scale)
+
+
+# More than 2**19 elements, so that where XLA compiles the gradient, alpha's
+# is summed in halves of its leading axes, twice; an odd batch is not halved.
+LARGE = [
+    ((8, 32, 32, 72), "channel_wise", -1),
+    ((8, 32, 32, 72), None, -1),
+    ((3, 32, 32, 72), "channel_wise", -1),
+    ((8, 72, 32, 32), "channel_wise", 1),
+    ((16, 96, 384), "channel_shared", -1),
+]
+COMPILED = {"tensorflow": [None, "graph", "xla"], "jax": [None, "xla"]}
+
+
+@needs_gradients
+@pytest.mark.parametrize("compiled", COMPILED.get(BACKEND, [None]))
+@pytest.mark.parametrize("shape, shared_axes, channel_axis", LARGE)
+def test_prelu_gradients_of_large_inputs_are_exact_compiled_or_not(
+    shape, shared_axes, channel_axis, compiled
+):
+    # Dyadic values (x in eighths within [-1, 1], upstream in quarters): every
+    # partial sum of alpha's gradient is exact in float32, in any order.
+    rng = np.random.default_rng(0)
+    x = rng.integers(-8, 9, shape) / 8
+    upstream = rng.integers(-4, 5, shape) / 4
+    layer = keras_leaky.PReLU(
+        shared_axes=shared_axes, channel_axis=channel_axis
+    )
+    layer.build(shape)
+    layer.set_weights([random_alpha(layer.alpha.shape)])
+    alpha = layer.get_weights()[0]
+    y, dx, (dalpha,) = layer_value_and_grads(
+        layer, tensor(x), upstream, compiled
+    )
+    assert_bitwise_equal(y, reference_leaky(x, alpha, "float32"))
+    slope = np.broadcast_to(alpha, shape[1:]).astype("float64")
+    expected_dx = np.where(x > 0, upstream, upstream * slope)
+    assert_bitwise_equal(dx, expected_dx.astype("float32"))
+    expected = reference_alpha_grad(x, upstream, alpha.shape)
+    np.testing.assert_array_equal(dalpha, expected)
 
 
 @needs_gradients
