@@ -10,7 +10,7 @@ It also reports effective bandwidth beside a one-pass elementwise op
 backward per input byte, and checks each against the targets of issue #4.
 Writes `results.json` and `results.md` to --out.
 
-    python benchmarks/bench.py [--pairs 21] [--sample-ms 20] [--budget-s 15]
+    python benchmarks/bench.py [--pairs 31] [--sample-ms 20] [--budget-s 15]
         [--shape 16 56 56 64] [--backends tensorflow jax torch]
         [--out benchmarks]
 """
@@ -45,7 +45,13 @@ def cases():
             keras_leaky.RReLU(seed=0),
             keras.layers.LeakyReLU(0.3),
         ),
+        CONTROL: (keras.layers.LeakyReLU(0.3), keras.layers.LeakyReLU(0.3)),
     }
+
+
+# The same computation on both sides: how far from 1.0x this machine's noise
+# moves a ratio.
+CONTROL = "control: built-in LeakyReLU vs itself"
 
 
 MODES = {
@@ -230,7 +236,7 @@ def worker(args):
                     row["bandwidth_GBps"] = 2 * nbytes / row["ours_s"] / 1e9
                     row["vs_one_pass"] = pass_time["ratio"]
                 results.append(row)
-            if backend == "jax":
+            if backend == "jax" and case != CONTROL:
                 ours, theirs = (
                     jax_residual_bytes_per_input_byte(layer, x)
                     for layer in layers
@@ -294,9 +300,11 @@ def markdown(results):
         "Ratio: median over interleaved pairs of ours/built-in (up to "
         f"{results['pairs']} pairs, each sample lasting about "
         f"{results['sample_ms']} ms); < 1 means ours is faster; the "
-        "quartiles of the pairs show the noise. GB/s: bytes read and "
-        "written by our forward per second; 'vs x + 1': our forward's time "
-        "over one elementwise pass on the same tensor.",
+        "quartiles of the pairs show the noise, and the control row (the "
+        "built-in LeakyReLU timed against itself) how far it moves a "
+        "median. GB/s: bytes read and written by our forward per second; "
+        "'vs x + 1': our forward's time over one elementwise pass on the "
+        "same tensor.",
         "",
         "## Targets",
         "",
@@ -370,7 +378,7 @@ def targets(rows):
                     )
                 )
             continue
-        if "F.prelu" in row["case"]:
+        if "F.prelu" in row["case"] or row["case"] == CONTROL:
             continue
         name = f"{row['case']} {row['part']}, {where}"
         if row["case"].startswith("PReLU") and row["part"] != "forward":
@@ -406,7 +414,7 @@ def cpu_name():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=21)
+    parser.add_argument("--pairs", type=int, default=31)
     parser.add_argument(
         "--sample-ms",
         type=float,

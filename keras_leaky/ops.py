@@ -43,7 +43,7 @@ def leaky_relu(x, negative_slope: float = 0.3):
     """
     negative_slope = _validate_negative_slope(negative_slope)
     x = _floating(x)
-    dtype = keras.backend.standardize_dtype(x.dtype)
+    dtype = _dtype_name(x.dtype)
     if dtype in _NATIVE_LEAKY_RELU_DTYPES.get(keras.config.backend(), ()):
         return ops.leaky_relu(x, _rounded_float(negative_slope, dtype))
     slope = _host_constant(negative_slope, dtype)
@@ -257,9 +257,11 @@ def _prelu_without_comparisons(x, alpha):
     # torch on CPU: `x > 0` and `where` cost several elementwise passes each,
     # so the slopes (exactly 1 or alpha, -0 included) are built from
     # threshold and sign, which are single vectorized passes; `x * slopes`
-    # and `upstream * slopes` then give the bits of the `where` form, for
-    # finite alpha. Where alpha is not finite this form returns NaN for
-    # x > 0, as Keras's PReLU does, where the others return x.
+    # and `upstream * slopes` then give the bits of the `where` form. That
+    # holds for finite alpha only (0 * inf is NaN), so a non-finite alpha,
+    # found by one pass over alpha, takes the `where` form instead.
+    if not ops.all(ops.isfinite(alpha)):
+        return _prelu_keeping_the_slopes(x, alpha)
     slopes = _slopes_without_comparisons(x, alpha)
 
     def gradient(*args, upstream=None):
@@ -362,9 +364,15 @@ def _piecewise(x, slope):
 def _floating(x):
     if not ops.is_tensor(x):
         x = ops.convert_to_tensor(x)
-    if not keras.backend.is_float_dtype(x.dtype):
+    if not keras.backend.is_float_dtype(_dtype_name(x.dtype)):
         x = ops.cast(x, keras.config.floatx())
     return x
+
+
+@functools.lru_cache(maxsize=64)
+def _dtype_name(dtype):
+    # Cached: standardizing a backend dtype is on the path of every call.
+    return keras.backend.standardize_dtype(dtype)
 
 
 def _rounded(value, dtype):

@@ -33,9 +33,10 @@ def test_benchmark_times_every_case_and_checks_the_targets(tmp_path):
     timed = [row for row in results["rows"] if "ratio" in row]
     cases = {"LeakyReLU", "PReLU element-wise", "PReLU channel-wise"}
     cases.add("RReLU (training)")
+    control = "control: built-in LeakyReLU vs itself"
     seen = {(row["mode"], row["case"], row["part"]) for row in timed}
     for mode in MODES[BACKEND]:
-        for case in cases:
+        for case in cases | {control}:
             for part in ("forward", "forward+backward"):
                 assert (mode, case, part) in seen
     for row in timed:

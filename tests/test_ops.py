@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from keras_leaky import ops
-from tests.helpers import BACKEND
 from tests.helpers import FLOAT_DTYPES
 from tests.helpers import as_float64
 from tests.helpers import assert_bitwise_equal
@@ -152,11 +151,19 @@ def test_prelu_alpha_gradient_takes_min_x_0_so_nan_upstream_reaches_it():
         np.testing.assert_array_equal(dalpha, expected)
 
 
-def test_prelu_non_finite_alpha_gives_x_above_zero_except_on_torch():
-    # torch builds the slopes arithmetically (its `where` is slow on CPU),
-    # so there an infinite or NaN alpha makes x > 0 NaN, as Keras's PReLU
-    # does on every backend; the others select x.
+def test_prelu_non_finite_alpha_gives_x_above_zero_on_every_backend():
+    # Piecewise: x > 0 selects x whatever alpha is (Keras's PReLU, which
+    # computes relu(x) - alpha * relu(-x), gives NaN there).
     x = np.array([2.0, -1.0, 0.0])
     y = as_float64(ops.prelu(tensor(x), tensor([np.inf, np.inf, np.nan])))
-    above = np.nan if BACKEND == "torch" else 2.0
-    np.testing.assert_array_equal(y, [above, -np.inf, np.nan])
+    np.testing.assert_array_equal(y, [2.0, -np.inf, np.nan])
+
+
+@needs_gradients
+def test_prelu_non_finite_alpha_passes_the_upstream_gradient_above_zero():
+    x = np.array([2.0, -1.0, 3.0])
+    alpha = np.array([np.inf, 0.5, np.nan])
+    _, (dx, _) = value_and_grads(
+        ops.prelu, [tensor(x), tensor(alpha)], np.array([4.0, 4.0, 4.0])
+    )
+    np.testing.assert_array_equal(dx, [4.0, 2.0, 4.0])
