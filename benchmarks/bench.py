@@ -10,7 +10,7 @@ It also reports effective bandwidth beside a one-pass elementwise op
 backward per input byte, and checks each against the targets of issue #4.
 Writes `results.json` and `results.md` to --out.
 
-    python benchmarks/bench.py [--pairs 31] [--sample-ms 20] [--budget-s 15]
+    python benchmarks/bench.py [--pairs 41] [--sample-ms 30] [--budget-s 15]
         [--shape 16 56 56 64] [--backends tensorflow jax torch]
         [--out benchmarks]
 """
@@ -414,11 +414,11 @@ def cpu_name():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=31)
+    parser.add_argument("--pairs", type=int, default=41)
     parser.add_argument(
         "--sample-ms",
         type=float,
-        default=20,
+        default=30,
         help="each timed sample repeats a call until it lasts about this long",
     )
     parser.add_argument(

@@ -50,3 +50,11 @@ def test_benchmark_times_every_case_and_checks_the_targets(tmp_path):
         residuals = [row for row in results["rows"] if "ratio" not in row]
         assert {row["case"] for row in residuals} == cases
         assert all(row["ours"] > 0 for row in residuals)
+
+
+def test_readme_quotes_the_committed_run():
+    readme = (ROOT / "README.md").read_text()
+    quoted = readme.split("<!-- bench -->")[1].split("<!-- /bench -->")[0]
+    results = (ROOT / "benchmarks" / "results.md").read_text()
+    assert quoted.strip().startswith("| target |")
+    assert quoted.strip() in results
