@@ -425,7 +425,8 @@ def main():
         "--budget-s",
         type=float,
         default=15,
-        help="stop a comparison after this long, once it has 7 pairs",
+        help=f"stop a comparison after this long, once it has {MIN_PAIRS} "
+        "pairs",
     )
     parser.add_argument(
         "--shape", type=int, nargs="+", default=[16, 56, 56, 64]

@@ -244,13 +244,7 @@ def _prelu_keeping_the_slopes(x, alpha):
     # between two full tensors; `x * slopes` and `upstream * slopes` then
     # take one multiply each. Under XLA the slopes fuse into both.
     slopes = ops.where(x > 0, ops.ones((), x.dtype), alpha)
-
-    def gradient(*args, upstream=None):
-        if upstream is None:
-            (upstream,) = args
-        return upstream * slopes, _alpha_gradient(x, upstream, alpha.shape)
-
-    return x * slopes, gradient
+    return _prelu_times_slopes(x, alpha, slopes)
 
 
 def _prelu_without_comparisons(x, alpha):
@@ -263,6 +257,12 @@ def _prelu_without_comparisons(x, alpha):
     if not ops.all(ops.isfinite(alpha)):
         return _prelu_keeping_the_slopes(x, alpha)
     slopes = _slopes_without_comparisons(x, alpha)
+    return _prelu_times_slopes(x, alpha, slopes)
+
+
+def _prelu_times_slopes(x, alpha, slopes):
+    """`x * slopes` and its gradient, given the slopes (1 where x > 0,
+    else alpha) that both the output and the input gradient multiply by."""
 
     def gradient(*args, upstream=None):
         if upstream is None:
@@ -379,8 +379,7 @@ def _rounded(value, dtype):
     # Rounded once from float64 by numpy: TensorFlow and torch would round
     # a Python float through float32 first, which changes float64 slopes
     # and, rarely, float16 ones.
-    dtype = keras.backend.standardize_dtype(dtype)
-    return np.asarray(value, "float64").astype(dtype)
+    return np.asarray(value, "float64").astype(_dtype_name(dtype))
 
 
 @functools.lru_cache(maxsize=256)
