@@ -328,19 +328,20 @@ _HALVE_WHILE_LARGER_THAN = 2**18
 def _leading_halves_summed(x, upstream):
     """The summands, their leading axis summed in halves while it is even
     and they are large; the leading axis keeps what is left to sum."""
-    if x.shape[0] % 2 or math.prod(x.shape) <= _HALVE_WHILE_LARGER_THAN:
+    if not _halvable(x.shape):
         return _alpha_summands(x, upstream)
     half = x.shape[0] // 2
     values = _alpha_summands(x[:half], upstream[:half]) + _alpha_summands(
         x[half:], upstream[half:]
     )
-    while (
-        values.shape[0] % 2 == 0
-        and math.prod(values.shape) > _HALVE_WHILE_LARGER_THAN
-    ):
+    while _halvable(values.shape):
         half = values.shape[0] // 2
         values = values[:half] + values[half:]
     return values
+
+
+def _halvable(shape):
+    return shape[0] % 2 == 0 and math.prod(shape) > _HALVE_WHILE_LARGER_THAN
 
 
 def _sums_in_halves(x):
